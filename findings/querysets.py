@@ -3,8 +3,9 @@
 import datetime
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 
-from .choices import OPEN_STATUSES, Moderation, Visibility
+from .choices import ASSESSED_STATUSES, OPEN_STATUSES, EvidenceKind, Moderation, Visibility
 
 
 class FindingQuerySet(models.QuerySet):
@@ -18,6 +19,31 @@ class FindingQuerySet(models.QuerySet):
 
     def published(self) -> "FindingQuerySet":
         return self.filter(published=True)
+
+    def with_partner_disagreement(self) -> "FindingQuerySet":
+        """Assessed findings where some partner organisation's latest accepted
+        assessment differs from the official status.
+
+        Open findings have no official assessment yet, so they never disagree.
+        """
+        from .models import Evidence
+
+        accepted_assessments = Evidence.objects.filter(
+            kind=EvidenceKind.ASSESSMENT,
+            moderation=Moderation.ACCEPTED,
+            organisation__isnull=False,
+        )
+        newer_from_same_organisation = accepted_assessments.filter(
+            finding=OuterRef("finding"),
+            organisation=OuterRef("organisation"),
+            created_at__gt=OuterRef("created_at"),
+        )
+        latest_differing = (
+            accepted_assessments.filter(finding=OuterRef("pk"))
+            .exclude(assessment=OuterRef("status"))
+            .exclude(Exists(newer_from_same_organisation))
+        )
+        return self.filter(status__in=ASSESSED_STATUSES).filter(Exists(latest_differing))
 
 
 class EvidenceQuerySet(models.QuerySet):
