@@ -18,9 +18,10 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # A git-ignored .env file (written by `make demo`) supplies local defaults;
-# variables already in the environment win.
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env", overwrite=False)
+# variables already in the environment win. ENV_FILE="" reads none.
+_env_file = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file and Path(_env_file).is_file():
+    env.read_env(_env_file, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
