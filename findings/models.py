@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +26,7 @@ from .choices import (
     Status,
     Visibility,
 )
+from .exceptions import AppendOnly
 from .querysets import EvidenceQuerySet, FindingQuerySet
 
 
@@ -309,7 +311,48 @@ class Finding(models.Model):
             raise ValidationError(errors)
 
 
-class FindingEvent(models.Model):
+def _append_only(model: type[models.Model], *, deleting: bool) -> AppendOnly:
+    message = (
+        _("%(records)s are append-only: they cannot be deleted.")
+        if deleting
+        else _("%(records)s are append-only: they cannot be changed.")
+    )
+    return AppendOnly(message % {"records": capfirst(model._meta.verbose_name_plural)})
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk ``update()`` and ``delete()``: the rows are an audit trail."""
+
+    def update(self, **kwargs):
+        raise _append_only(self.model, deleting=False)
+
+    def delete(self):
+        raise _append_only(self.model, deleting=True)
+
+
+class AppendOnlyModel(models.Model):
+    """A record that can be written once and never changed or deleted.
+
+    ``save()`` of an existing row, ``delete()``, and queryset ``update()`` /
+    ``delete()`` raise :class:`findings.exceptions.AppendOnly`; the finding
+    they belong to is protected from deletion while they exist.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise _append_only(type(self), deleting=False)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _append_only(type(self), deleting=True)
+
+
+class FindingEvent(AppendOnlyModel):
     """One status transition of a finding: append-only, never edited or deleted.
 
     It is both the audit trail and the source of "what changed this week" in
@@ -317,7 +360,7 @@ class FindingEvent(models.Model):
     """
 
     finding = models.ForeignKey(
-        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="events"
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="events"
     )
     from_status = models.CharField(_("from"), max_length=30, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=30, choices=Status.choices)
@@ -343,14 +386,14 @@ class FindingEvent(models.Model):
         return f"{self.finding_id}: {self.from_status} → {self.to_status}"
 
 
-class Assignment(models.Model):
+class Assignment(AppendOnlyModel):
     """A change of a finding's reviewer: who assigned whom, when and why (append-only).
 
     ``reviewer`` is empty when the reviewer was removed.
     """
 
     finding = models.ForeignKey(
-        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="assignments"
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="assignments"
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
