@@ -36,7 +36,7 @@ def _restore_role_groups(sender, using="default", **kwargs):
                     content_type__app_label=app_label, codename=codename
                 )
             )
-        group.permissions.set(perms)
+        group.permissions.add(*perms)
 
 
 post_migrate.connect(_restore_role_groups, dispatch_uid="tests.restore_role_groups")
