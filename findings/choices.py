@@ -6,6 +6,7 @@ only the values.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportKind(models.TextChoices):
@@ -32,7 +33,8 @@ class Priority(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
+    # Context keeps Django's own catalogue ("New" as in "add new") out of it.
+    NEW = "new", pgettext_lazy("finding status", "New")
     TRIAGED = "triaged", _("Triaged")
     IN_PROGRESS = "in_progress", _("In progress")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")

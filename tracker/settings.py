@@ -132,6 +132,8 @@ LANGUAGES = [
     ("kk", _("Kazakh")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Kazakh date formats; ours are in tracker/formats/kk/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
@@ -251,6 +253,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# History is read-only in the admin: a revert would write around the workflow services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Domain settings ------------------------------------------------------------------
 # Reviewer reminders: findings due within this many days are listed...
