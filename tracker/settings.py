@@ -243,6 +243,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` or `status` with different choices: name each enum
+    # after its choice set instead of letting drf-spectacular number the collisions.
+    "ENUM_NAME_OVERRIDES": {
+        "BodyKindEnum": "treaties.choices.BodyKind",
+        "TreatyKindEnum": "treaties.choices.TreatyKind",
+        "ParticipationStatusEnum": "treaties.choices.ParticipationStatus",
+        "ConsentKindEnum": "treaties.choices.ConsentKind",
+        "ComplaintsAcceptedEnum": "treaties.choices.ComplaintsAccepted",
+        "ObligationKindEnum": "treaties.choices.ObligationKind",
+        "ReportKindEnum": "findings.choices.ReportKind",
+        "FindingKindEnum": "findings.choices.FindingKind",
+        "PriorityEnum": "findings.choices.Priority",
+        "StatusEnum": "findings.choices.Status",
+        "AssessmentEnum": "findings.choices.Assessment",
+        "StatePositionEnum": "findings.choices.StatePosition",
+        "EvidenceKindEnum": "findings.choices.EvidenceKind",
+        "VisibilityEnum": "findings.choices.Visibility",
+        "ModerationEnum": "findings.choices.Moderation",
+        "RoleEnum": "accounts.roles.Role",
+    },
 }
 
 # --- Caches ---------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""REST API for reports, themes, findings, partner submissions and the summary."""

@@ -1,0 +1,1 @@
+"""REST API for monitoring bodies, treaties, provisions and obligations (read-only)."""
