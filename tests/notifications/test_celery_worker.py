@@ -9,6 +9,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connections
+from kombu import pools as kombu_pools
 
 from findings.models import Finding
 from notifications.models import SentEmail
@@ -32,8 +33,9 @@ def _drop_broker_pools() -> None:
     # Eager .delay() calls made earlier in the session already built a
     # (never connected) pool for the default broker; start afresh so publishing
     # uses the broker configured now.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # kombu keeps pools in a process-wide registry keyed by broker URL, so a
+    # closed pool would come back for the same URL: reset the registry itself.
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
