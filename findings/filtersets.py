@@ -19,6 +19,7 @@ from tracker.api.filters import (
     ExistsMultipleChoiceFilter,
     IdFilter,
     IdMultipleChoiceFilter,
+    MultipleChoiceFilter,
     RefusedFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
@@ -56,7 +57,7 @@ class ThemeFilterSet(TrackerFilterSet):
 
 
 class ReportFilterSet(TrackerFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=ReportKind.choices, label=_("Kind"))
+    kind = MultipleChoiceFilter(choices=ReportKind.choices, label=_("Kind"))
     monitoring_body = IdMultipleChoiceFilter(
         queryset=MonitoringBody.objects.all(), label=_("Monitoring body (id)")
     )
@@ -87,11 +88,11 @@ def _links(field_name: str):
 class FindingFilterSet(TrackerFilterSet):
     """Every filter a partner or staff member can put on a findings list or export."""
 
-    status = filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    kind = filters.MultipleChoiceFilter(choices=FindingKind.choices, label=_("Kind"))
-    priority = filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    status = MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    kind = MultipleChoiceFilter(choices=FindingKind.choices, label=_("Kind"))
+    priority = MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
     report = IdMultipleChoiceFilter(queryset=Report.objects.all(), label=_("Report (id)"))
-    report_kind = filters.MultipleChoiceFilter(
+    report_kind = MultipleChoiceFilter(
         field_name="report__kind", choices=ReportKind.choices, label=_("Report kind")
     )
     monitoring_body = IdMultipleChoiceFilter(
@@ -207,8 +208,8 @@ class FindingFilterSet(TrackerFilterSet):
 class SubmissionFilterSet(TrackerFilterSet):
     """Partner submissions (evidence and assessments) by moderation state."""
 
-    moderation = filters.MultipleChoiceFilter(choices=Moderation.choices, label=_("Moderation"))
-    kind = filters.MultipleChoiceFilter(
+    moderation = MultipleChoiceFilter(choices=Moderation.choices, label=_("Moderation"))
+    kind = MultipleChoiceFilter(
         choices=[(k.value, k.label) for k in (EvidenceKind.EVIDENCE, EvidenceKind.ASSESSMENT)],
         label=_("Kind"),
     )

@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 
 from tracker.api.filters import (
     IdMultipleChoiceFilter,
+    MultipleChoiceFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
     TrackerFilterSet,
@@ -17,7 +18,7 @@ from .models import MonitoringBody, Obligation, Provision, Treaty
 
 
 class MonitoringBodyFilterSet(TrackerFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=BodyKind.choices, label=_("Kind"))
+    kind = MultipleChoiceFilter(choices=BodyKind.choices, label=_("Kind"))
 
     class Meta:
         model = MonitoringBody
@@ -25,8 +26,8 @@ class MonitoringBodyFilterSet(TrackerFilterSet):
 
 
 class TreatyFilterSet(TrackerFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=TreatyKind.choices, label=_("Kind"))
-    participation = filters.MultipleChoiceFilter(
+    kind = MultipleChoiceFilter(choices=TreatyKind.choices, label=_("Kind"))
+    participation = MultipleChoiceFilter(
         field_name="participation__status",
         choices=ParticipationStatus.choices,
         label=_("Kazakhstan's participation"),
@@ -54,7 +55,7 @@ class ProvisionFilterSet(TrackerFilterSet):
 
 class ObligationFilterSet(TrackerFilterSet):
     treaty = IdMultipleChoiceFilter(queryset=Treaty.objects.all(), label=_("Treaty (id)"))
-    kind = filters.MultipleChoiceFilter(choices=ObligationKind.choices, label=_("Kind"))
+    kind = MultipleChoiceFilter(choices=ObligationKind.choices, label=_("Kind"))
     due_before = filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("Due on or before")
     )
