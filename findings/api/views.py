@@ -434,6 +434,22 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tracke
 # --- Summary -------------------------------------------------------------------------------
 
 
+def _link_counts(findings, field_name: str, *names: str):
+    """Findings per linked object, counted on the link table itself.
+
+    Each (finding, object) pair is unique there, so a plain COUNT needs no
+    DISTINCT and no join back to the findings rows.
+    """
+    field = Finding._meta.get_field(field_name)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()
+    return (
+        through.objects.filter(**{f"{field.m2m_field_name()}__in": findings.values("pk")})
+        .values(f"{target}_id", *names)
+        .annotate(count=Count("*"))
+    )
+
+
 class SummaryView(TrackerAPIMixin, GenericAPIView):
     """Counts of the findings you may see, narrowed by the same filters as the list."""
 
@@ -468,27 +484,25 @@ class SummaryView(TrackerAPIMixin, GenericAPIView):
             ],
             "by_treaty": [
                 {
-                    "id": row["treaties__id"],
-                    "code": row["treaties__code"],
-                    "title": row["treaties__title"],
+                    "id": row["treaty_id"],
+                    "code": row["treaty__code"],
+                    "title": row["treaty__title"],
                     "count": row["count"],
                 }
-                for row in findings.filter(treaties__isnull=False)
-                .values("treaties__id", "treaties__code", "treaties__title")
-                .annotate(count=Count("pk", distinct=True))
-                .order_by("treaties__code")
+                for row in _link_counts(
+                    findings, "treaties", "treaty__code", "treaty__title"
+                ).order_by("treaty__code")
             ],
             "by_theme": [
                 {
-                    "id": row["themes__id"],
-                    "slug": row["themes__slug"],
-                    "name": row["themes__name"],
+                    "id": row["theme_id"],
+                    "slug": row["theme__slug"],
+                    "name": row["theme__name"],
                     "count": row["count"],
                 }
-                for row in findings.filter(themes__isnull=False)
-                .values("themes__id", "themes__slug", "themes__name")
-                .annotate(count=Count("pk", distinct=True))
-                .order_by("themes__name", "themes__id")
+                for row in _link_counts(findings, "themes", "theme__slug", "theme__name").order_by(
+                    "theme__name", "theme_id"
+                )
             ],
             "by_report": [
                 {
