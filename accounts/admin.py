@@ -91,7 +91,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(members_count=Count("members"))
+        # Meta.ordering is dropped from aggregate queries; keep it for autocomplete pages.
+        return (
+            super().get_queryset(request).annotate(members_count=Count("members")).order_by("name")
+        )
 
     @admin.display(description=_("members"), ordering="members_count")
     def members_count(self, obj: Organisation) -> int:
