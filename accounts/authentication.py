@@ -19,11 +19,15 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         key = key.strip()
         if not key:
             raise exceptions.AuthenticationFailed(_("No API key given after 'Api-Key'."))
-        try:
-            api_key = UserAPIKey.objects.get_from_key(key)
-        except UserAPIKey.DoesNotExist:
-            api_key = None
-        if api_key is None or not api_key.is_valid(key):
+        # As UserAPIKey.objects.get_from_key(), with the user in the same query.
+        prefix = key.partition(".")[0]
+        api_key = (
+            UserAPIKey.objects.get_usable_keys()
+            .select_related("user")
+            .filter(prefix=prefix)
+            .first()
+        )
+        if api_key is None or not api_key.is_valid(key) or api_key.has_expired:
             raise exceptions.AuthenticationFailed(_("Invalid, revoked or expired API key."))
         user = api_key.user
         if not user.is_active:

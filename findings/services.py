@@ -577,7 +577,9 @@ def evidence_create(
     partner's submission is ``pending`` until staff moderate it, carries the
     partner's organisation, is shared with partners, may only be evidence or
     an assessment, and only on a published finding. An assessment needs an
-    assessment value. Validated with ``full_clean``. One transaction.
+    assessment value. Validated with ``full_clean``. Anything but an internal
+    entry sets the finding's ``updated_at`` (not its version), for
+    ``?updated_since=``. One transaction.
     """
     source = (source or "").strip()
     assessment = assessment or ""
@@ -626,7 +628,17 @@ def evidence_create(
         evidence.moderation = Moderation.ACCEPTED
     evidence.full_clean()
     evidence.save()
+    if evidence.visibility != Visibility.INTERNAL:
+        # Partners syncing with ?updated_since= find the finding by its updated_at alone;
+        # internal notes leave it alone so that they do not show up as changes to partners.
+        _touch(finding.pk, evidence.created_at)
+        finding.updated_at = evidence.created_at
     return evidence
+
+
+def _touch(finding_id: int, now: datetime.datetime) -> None:
+    """Mark a finding changed at ``now``, keeping its version (none of its fields changed)."""
+    Finding.objects.filter(pk=finding_id).update(updated_at=now)
 
 
 @transaction.atomic
@@ -643,7 +655,8 @@ def evidence_moderate(
     Needs ``findings.moderate_evidence``. Only pending submissions can be
     moderated (:class:`ConditionFailed`); if someone else moderated it in the
     meantime, :class:`StaleVersion`. Records who moderated and when, and
-    refreshes ``evidence``. One transaction.
+    refreshes ``evidence``; the finding's ``updated_at`` becomes ``now`` (its
+    version stays). One transaction.
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -671,4 +684,5 @@ def evidence_moderate(
             gettext("Someone else moderated this submission in the meantime."),
         )
     evidence.refresh_from_db()
+    _touch(evidence.finding_id, now)
     return evidence

@@ -539,6 +539,8 @@ def digest_build(*, period: DigestPeriod | str, now: datetime.datetime) -> Diges
             .order_by("created_at", "pk")
         ),
         disagreements=capped(
-            Finding.objects.with_partner_disagreement().select_related("report").order_by("pk")
+            Finding.objects.with_partner_disagreement()
+            .select_related("report", "reviewer")
+            .order_by("pk")
         ),
     )

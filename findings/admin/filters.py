@@ -1,9 +1,15 @@
 """Changelist filters for findings.
 
-Each filter costs at most one small query for its options (treaties, themes,
-reports, reviewers are short tables) and filters with an indexed condition or
-a single join, never ``DISTINCT``: a finding appears once per treaty or theme
-link, so filtering by one treaty cannot duplicate rows.
+Each filter costs at most one small query for its options and filters with an
+indexed condition or a single join, never ``DISTINCT``: a finding appears once
+per treaty or theme link, so filtering by one treaty cannot duplicate rows.
+
+Treaties and themes are short lists. Reports and reviewers grow with the
+archive (thousands of reports, hundreds of reviewers), so their sidebars list
+a bounded number (:data:`SIDEBAR_LIMIT`): the most recent reports, and the
+reviewers with the most findings awaiting their review, plus whichever one is selected. Any
+other report or reviewer is one click away from its own page (a report's
+"findings" link) or by ``?report=<id>`` / ``?reviewer=<id>``.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import calendar
 import datetime
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +26,11 @@ from accounts.models import User
 from accounts.roles import Role
 from treaties.models import Treaty
 
-from ..choices import OPEN_STATUSES, ReportKind
-from ..models import Report, Theme
+from ..choices import OPEN_STATUSES, ReportKind, Status
+from ..models import Finding, Report, Theme
+
+#: How many reports and reviewers the changelist sidebar lists at most (plus the selected one).
+SIDEBAR_LIMIT = 30
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -56,15 +65,21 @@ class ThemeFilter(admin.SimpleListFilter):
 
 
 class ReportFilter(admin.SimpleListFilter):
+    """The most recent reports (:data:`SIDEBAR_LIMIT`), plus the selected one."""
+
     title = _("report")
     parameter_name = "report"
 
     def lookups(self, request, model_admin):
+        recent = Report.objects.order_by("-published_on", "title", "pk")[:SIDEBAR_LIMIT]
+        selected = _int_or_none(self.value())
+        if selected is not None:
+            recent = Report.objects.filter(Q(pk__in=recent.values("pk")) | Q(pk=selected)).order_by(
+                "-published_on", "title", "pk"
+            )
         return [
             (pk, symbol or title)
-            for pk, symbol, title in Report.objects.order_by("-published_on", "title").values_list(
-                "pk", "symbol", "title"
-            )
+            for pk, symbol, title in recent.values_list("pk", "symbol", "title")
         ]
 
     def queryset(self, request, queryset: QuerySet) -> QuerySet:
@@ -93,8 +108,21 @@ class ReviewerFilter(admin.SimpleListFilter):
     NONE = "none"
 
     def lookups(self, request, model_admin):
+        # The reviewers with the most findings awaiting their review (SIDEBAR_LIMIT), plus
+        # the selected one: counted on the findings awaiting review, a small indexed set.
+        busiest = (
+            Finding.objects.filter(status=Status.AWAITING_REVIEW, reviewer__isnull=False)
+            .values("reviewer_id")
+            .annotate(waiting=Count("pk"))
+            .order_by("-waiting", "reviewer_id")
+            .values("reviewer_id")[:SIDEBAR_LIMIT]
+        )
+        shown = Q(pk__in=busiest)
+        selected = _int_or_none(self.value())
+        if selected is not None:
+            shown |= Q(pk=selected)
         reviewers = (
-            User.objects.filter(groups__name=Role.REVIEWER, is_active=True)
+            User.objects.filter(shown, groups__name=Role.REVIEWER, is_active=True)
             .order_by("username")
             .values_list("pk", "username", "first_name", "last_name")
         )

@@ -11,7 +11,7 @@ List and detail queries are built here with ``select_related`` and
 number of links (pinned in ``tests/api/test_query_counts.py``).
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -95,22 +95,27 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVie
 # --- Findings ------------------------------------------------------------------------------
 
 
-def _disagreement():
-    return Exists(Finding.objects.with_partner_disagreement().filter(pk=OuterRef("pk")))
-
-
 def findings_for_list(user):
     """The findings ``user`` may see, with everything the list serializer reads."""
     return (
         selectors.findings_visible_to(user)
         .select_related("report", "reviewer")
         .prefetch_related(
-            "themes",
-            Prefetch("treaties"),
-            Prefetch("provisions", queryset=Provision.objects.select_related("treaty")),
-            Prefetch("obligations", queryset=Obligation.objects.select_related("treaty")),
+            # Lists (to_attr) rather than related managers: no queryset built per finding.
+            Prefetch("themes", to_attr="prefetched_themes"),
+            Prefetch("treaties", to_attr="prefetched_treaties"),
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.select_related("treaty"),
+                to_attr="prefetched_provisions",
+            ),
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("treaty"),
+                to_attr="prefetched_obligations",
+            ),
         )
-        .annotate(partner_disagreement=_disagreement())
+        .annotate(partner_disagreement=selectors.partner_disagreement_annotation())
         .order_by(F("report__published_on").desc(nulls_last=True), "report_id", "id")
     )
 
@@ -179,6 +184,13 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVi
         if self.action == "retrieve":
             return findings_for_detail(user, staff=self.viewer_is_staff)
         return selectors.findings_visible_to(user).order_by("id")
+
+    def filter_queryset(self, queryset):
+        # Only the list and the export take filters; a detail or an action on one finding
+        # would otherwise build and run the whole filterset for nothing.
+        if self.action in self.filtered_actions:
+            return super().filter_queryset(queryset)
+        return queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -358,10 +370,10 @@ def _csv_row(finding: Finding, staff: bool, today) -> list:
         finding.priority,
         finding.due_on.isoformat() if finding.due_on else "",
         finding.status in OPEN_STATUSES and finding.due_on is not None and finding.due_on < today,
-        "; ".join(t.code for t in finding.treaties.all()),
-        "; ".join(f"{p.treaty.code} art. {p.number}" for p in finding.provisions.all()),
-        "; ".join(f"{o.treaty.code}: {o.title}" for o in finding.obligations.all()),
-        "; ".join(t.slug for t in finding.themes.all()),
+        "; ".join(t.code for t in finding.prefetched_treaties),
+        "; ".join(f"{p.treaty.code} art. {p.number}" for p in finding.prefetched_provisions),
+        "; ".join(f"{o.treaty.code}: {o.title}" for o in finding.prefetched_obligations),
+        "; ".join(t.slug for t in finding.prefetched_themes),
         finding.partner_disagreement,
         finding.version,
         timezone.localtime(finding.updated_at).isoformat(),
@@ -450,6 +462,17 @@ def _link_counts(findings, field_name: str, *names: str):
     )
 
 
+def _report_counts(findings) -> list[dict]:
+    """Findings per report: grouped on the findings' report_id alone (an index-only scan),
+    then the names of those reports in a second query, ordered by title as before."""
+    counts = dict(findings.values_list("report_id").annotate(count=Count("pk")).order_by())
+    reports = Report.objects.filter(pk__in=list(counts)).order_by("title", "pk")
+    return [
+        {"id": pk, "symbol": symbol, "title": title, "count": counts[pk]}
+        for pk, symbol, title in reports.values_list("pk", "symbol", "title")
+    ]
+
+
 class SummaryView(TrackerAPIMixin, GenericAPIView):
     """Counts of the findings you may see, narrowed by the same filters as the list."""
 
@@ -471,6 +494,8 @@ class SummaryView(TrackerAPIMixin, GenericAPIView):
             total=Count("pk"),
             open=Count("pk", filter=open_q),
             overdue=Count("pk", filter=open_q & Q(due_on__lt=today)),
+            # Over the whole table the disagreeing findings are computed once and hashed (a
+            # per-row correlated EXISTS would cost more, JIT compilation included).
             partner_disagreement=Count(
                 "pk", filter=Q(pk__in=Finding.objects.with_partner_disagreement().values("pk"))
             ),
@@ -504,16 +529,6 @@ class SummaryView(TrackerAPIMixin, GenericAPIView):
                     "theme__name", "theme_id"
                 )
             ],
-            "by_report": [
-                {
-                    "id": row["report_id"],
-                    "symbol": row["report__symbol"],
-                    "title": row["report__title"],
-                    "count": row["count"],
-                }
-                for row in findings.values("report_id", "report__symbol", "report__title")
-                .annotate(count=Count("pk"))
-                .order_by("report__title", "report_id")
-            ],
+            "by_report": _report_counts(findings),
         }
         return Response(SummarySerializer(data).data)

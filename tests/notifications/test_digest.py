@@ -2,10 +2,13 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from findings.choices import Status
 from findings.models import Evidence, Finding, FindingEvent
+from notifications.emails import digest_email
 from notifications.models import SentEmail
 from notifications.periods import reporting_period
 from notifications.selectors import digest_build
@@ -428,3 +431,36 @@ def test_the_digest_dates_are_in_the_managers_language(
     assert "1 ноября 2026" in message.alternatives[0][0]  # the overdue obligation
     # Bar widths stay CSS even where decimals take a comma.
     assert "width:66.7%" in message.alternatives[0][0]
+
+
+def _disagreeing_findings(count: int, partner) -> None:
+    """Assessed findings, each with its own reviewer, that ``partner``'s NGO assesses otherwise."""
+    for _ in range(count):
+        finding = FindingFactory(status=Status.IMPLEMENTED, reviewer=UserFactory(role="reviewer"))
+        EvidenceFactory(
+            finding=finding,
+            kind="assessment",
+            assessment="not_implemented",
+            moderation="accepted",
+            organisation=partner.organisation,
+            author=partner,
+            visibility="shared",
+        )
+
+
+def test_building_and_rendering_a_digest_with_disagreements_adds_no_query_per_finding(manager):
+    """The disagreements table shows each finding's reviewer: loaded with the findings."""
+    partner = UserFactory(role="partner", organisation=OrganisationFactory())
+
+    def queries_for_digest_email() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            digest = digest_build(period="weekly", now=MONDAY)
+            email = digest_email(digest, manager)
+        assert len(digest.disagreements.rows) == Finding.objects.with_partner_disagreement().count()
+        assert all(f.reviewer.username in email.html for f in digest.disagreements.rows)
+        return len(queries)
+
+    _disagreeing_findings(1, partner)
+    with_one = queries_for_digest_email()
+    _disagreeing_findings(3, partner)
+    assert queries_for_digest_email() == with_one
