@@ -73,6 +73,15 @@ def _reader(user: Any) -> str | None:
     return None
 
 
+def audience_of(user: Any) -> str | None:
+    """Whose view of the findings ``user`` has: ``"staff"``, ``"partner"`` or ``None``.
+
+    Everyone with the same audience sees the same findings, so results computed
+    for one (the API summary's cached counts) serve all of them.
+    """
+    return _reader(user)
+
+
 def findings_visible_to(user: Any) -> FindingQuerySet:
     """The findings ``user`` may read: all for staff, published ones for partners."""
     findings = Finding.objects.select_related("report")

@@ -15,6 +15,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db.models.signals import post_migrate
 
 from tests.factories import UserFactory
@@ -40,6 +41,12 @@ def _restore_role_groups(sender, using="default", **kwargs):
 
 
 post_migrate.connect(_restore_role_groups, dispatch_uid="tests.restore_role_groups")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty (per-process, see tests/env.py) cache."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

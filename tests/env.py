@@ -14,3 +14,6 @@ os.environ.setdefault(
 )
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
+# A per-process cache: with Redis, parallel test workers (each on its own test
+# database) would share cached counts and throttle histories.
+os.environ.setdefault("CACHE_LOCMEM", "true")

@@ -284,6 +284,8 @@ TRACKER_REMINDER_DUE_WITHIN_DAYS = env.int("TRACKER_REMINDER_DUE_WITHIN_DAYS", d
 TRACKER_REMINDER_REVIEW_WAITING_DAYS = env.int("TRACKER_REMINDER_REVIEW_WAITING_DAYS", default=7)
 # Digests escalate findings overdue for more than this many days.
 TRACKER_ESCALATION_OVERDUE_DAYS = env.int("TRACKER_ESCALATION_OVERDUE_DAYS", default=30)
+# The API summary's counts are cached this many seconds (per audience, language and filters).
+TRACKER_SUMMARY_CACHE_SECONDS = env.int("TRACKER_SUMMARY_CACHE_SECONDS", default=60)
 # Reporting calendar thresholds (days before an obligation falls due).
 TRACKER_DEADLINE_THRESHOLDS = [90, 30, 7]
 

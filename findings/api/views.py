@@ -11,9 +11,14 @@ List and detail queries are built here with ``select_related`` and
 number of links (pinned in ``tests/api/test_query_counts.py``).
 """
 
+from hashlib import sha256
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -485,10 +490,32 @@ class SummaryView(TrackerAPIMixin, GenericAPIView):
     def get_queryset(self):
         return selectors.findings_visible_to(self.request.user).order_by()
 
-    @extend_schema(summary=_("Counts by status, treaty, theme and report"), tags=["findings"])
+    @extend_schema(
+        summary=_("Counts by status, treaty, theme and report"),
+        description=_(
+            "Counts are cached for TRACKER_SUMMARY_CACHE_SECONDS (60 by default) per "
+            "audience (staff or partners), language and filter set, so they may be up to "
+            "that many seconds old. The findings list is never cached."
+        ),
+        tags=["findings"],
+    )
     def get(self, request):
+        # Filters are validated first, so bad input answers 400 whatever the cache holds.
         findings = self.filter_queryset(self.get_queryset()).order_by()
         today = timezone.localdate()
+        audience = selectors.audience_of(request.user)
+        query = urlencode(sorted(request.query_params.lists()), doseq=True)
+        key = (
+            "api-summary:"
+            + sha256(f"{audience}|{get_language()}|{today}|{query}".encode()).hexdigest()
+        )
+        data = cache.get(key)
+        if data is None:
+            data = self._counts(findings, today)
+            cache.set(key, data, settings.TRACKER_SUMMARY_CACHE_SECONDS)
+        return Response(data)
+
+    def _counts(self, findings, today) -> dict:
         open_q = Q(status__in=OPEN_STATUSES)
         totals = findings.aggregate(
             total=Count("pk"),
@@ -531,4 +558,4 @@ class SummaryView(TrackerAPIMixin, GenericAPIView):
             ],
             "by_report": _report_counts(findings),
         }
-        return Response(SummarySerializer(data).data)
+        return SummarySerializer(data).data
