@@ -101,6 +101,7 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)  # the default database file lives there (git-ignored)
     # The web app, the worker and beat share one file: wait for locks instead
     # of failing, and let readers run beside the single writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
