@@ -39,7 +39,7 @@ from .choices import (
     Visibility,
 )
 from .models import Evidence, Finding, Report, Theme
-from .selectors import partner_disagreement_q
+from .querysets import partner_disagreement_q
 
 PRIORITY_RANK = Case(
     When(priority=Priority.HIGH, then=Value(0)),

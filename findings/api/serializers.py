@@ -282,6 +282,7 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
         the same output for staff and partners.
         """
         today = self.context.get("today") or timezone.localdate()
+        tz = self._time_zone()
         report = finding.report
         data = {
             "id": finding.pk,
@@ -297,7 +298,7 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
             "title": finding.title,
             "summary": finding.summary,
             "status": finding.status,
-            "status_changed_at": _datetime(finding.status_changed_at),
+            "status_changed_at": _datetime(finding.status_changed_at, tz),
             "priority": finding.priority,
             "due_on": _date(finding.due_on),
             "overdue": (
@@ -328,8 +329,8 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
             ],
             "partner_disagreement": bool(finding.partner_disagreement),
             "version": finding.version,
-            "created_at": _datetime(finding.created_at),
-            "updated_at": _datetime(finding.updated_at),
+            "created_at": _datetime(finding.created_at, tz),
+            "updated_at": _datetime(finding.updated_at, tz),
         }
         if self.context.get("viewer_is_staff") is True:
             reviewer = finding.reviewer
@@ -346,13 +347,33 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
             data["proposed_assessment"] = finding.proposed_assessment
         return data
 
+    def _time_zone(self):
+        # Serializers live for one request, so the zone cannot change under them.
+        if "_tz" not in self.__dict__:
+            self._tz = timezone.get_current_timezone()
+        return self._tz
+
     def to_representation_by_fields(self, finding: Finding) -> dict:
         """DRF's own serialisation of the declared fields (the reference for the one above)."""
         return serializers.ModelSerializer.to_representation(self, finding)
 
 
 _date = serializers.DateField().to_representation
-_datetime = serializers.DateTimeField().to_representation
+_drf_datetime = serializers.DateTimeField().to_representation
+
+
+def _datetime(value, tz=None) -> str | None:
+    """DRF's ISO 8601 output for an aware datetime, without its per-value field checks.
+
+    ``tz`` is the current time zone, looked up once per serializer (the lookup
+    goes through a context-local and cost more than the formatting).
+    """
+    if not value:
+        return None
+    if timezone.is_naive(value):
+        return _drf_datetime(value)
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class FindingDetailSerializer(FindingListSerializer):
@@ -404,19 +425,113 @@ class FindingDetailSerializer(FindingListSerializer):
         )
 
     def to_representation(self, finding: Finding) -> dict:
-        # One finding: DRF's field-by-field serialisation is cheap enough here.
-        return self.to_representation_by_fields(finding)
+        """As the list's: DRF's field-by-field output, built directly from the prefetched rows.
+
+        Building the ~40 field objects of this serializer and its nested ones
+        took a sixth of a detail request.
+        """
+        staff = self.context.get("viewer_is_staff") is True
+        tz = self._time_zone()
+        data = super().to_representation(finding)
+        data["recommending_states"] = finding.recommending_states
+        data["state_position"] = finding.state_position
+        data["affected_groups"] = [
+            {"id": g.pk, "slug": g.slug, "name": g.name} for g in finding.affected_groups.all()
+        ]
+        data["institutions"] = [{"id": i.pk, "name": i.name} for i in finding.institutions.all()]
+        data["repeats"] = [
+            {
+                "id": r.pk,
+                "report": r.report.symbol,
+                "reference": r.reference,
+                "title": r.title,
+                "status": r.status,
+            }
+            for r in finding.visible_repeats
+        ]
+        data["events"] = [_event(e, staff, tz) for e in finding.events.all()]
+        data["evidence"] = [_evidence(e, staff, tz) for e in finding.visible_evidence]
+        data["partner_assessments"] = [
+            {
+                "organisation": _organisation(e.organisation),
+                "assessment": e.assessment,
+                "reason": e.text,
+                "evidence_date": _date(e.evidence_date),
+                "submitted_at": _datetime(e.created_at, tz),
+                "differs_from_status": (
+                    finding.status in ASSESSED_STATUSES and e.assessment != finding.status
+                ),
+            }
+            for e in _latest_per_organisation(finding)
+        ]
+        if staff:
+            data["submitted_for_review_by"] = _user(finding.submitted_for_review_by)
+            data["submitted_for_review_at"] = _datetime(finding.submitted_for_review_at, tz)
+        return data
+
+    def to_representation_by_fields(self, finding: Finding) -> dict:
+        return serializers.ModelSerializer.to_representation(self, finding)
 
     @extend_schema_field(PartnerAssessmentSerializer(many=True))
     def get_partner_assessments(self, finding: Finding):
-        latest: dict[int, Evidence] = {}
-        # Prefetched newest first per organisation: the first seen is the latest.
-        for evidence in finding.accepted_partner_assessments:
-            if evidence.organisation_id not in latest:
-                evidence.finding_status = finding.status
-                latest[evidence.organisation_id] = evidence
-        ordered = sorted(latest.values(), key=lambda e: (e.organisation.name, e.organisation_id))
+        ordered = _latest_per_organisation(finding)
         return PartnerAssessmentSerializer(ordered, many=True, context=self.context).data
+
+
+def _latest_per_organisation(finding: Finding) -> list[Evidence]:
+    """Each partner organisation's latest accepted assessment, by organisation name."""
+    latest: dict[int, Evidence] = {}
+    # Prefetched newest first per organisation: the first seen is the latest.
+    for evidence in finding.accepted_partner_assessments:
+        if evidence.organisation_id not in latest:
+            evidence.finding_status = finding.status
+            latest[evidence.organisation_id] = evidence
+    return sorted(latest.values(), key=lambda e: (e.organisation.name, e.organisation_id))
+
+
+def _user(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.get_full_name()}
+
+
+def _organisation(organisation) -> dict | None:
+    return None if organisation is None else {"id": organisation.pk, "name": organisation.name}
+
+
+def _event(event: FindingEvent, staff: bool, tz) -> dict:
+    data = {
+        "id": event.pk,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "created_at": _datetime(event.created_at, tz),
+    }
+    if staff:
+        data["actor"] = _user(event.actor)
+        data["note"] = event.note
+        data["proposed_assessment"] = event.proposed_assessment
+    return data
+
+
+def _evidence(evidence: Evidence, staff: bool, tz) -> dict:
+    data = {
+        "id": evidence.pk,
+        "kind": evidence.kind,
+        "text": evidence.text,
+        "source": evidence.source,
+        "evidence_date": _date(evidence.evidence_date),
+        "assessment": evidence.assessment,
+        "organisation": _organisation(evidence.organisation),
+        "moderation": evidence.moderation,
+        "created_at": _datetime(evidence.created_at, tz),
+    }
+    if staff:
+        data["visibility"] = evidence.visibility
+        data["author"] = _user(evidence.author)
+        data["moderated_by"] = _user(evidence.moderated_by)
+        data["moderated_at"] = _datetime(evidence.moderated_at, tz)
+        data["moderation_reason"] = evidence.moderation_reason
+    return data
 
 
 # --- Submissions (partner evidence and assessments) -----------------------------------------

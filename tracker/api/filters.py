@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
@@ -169,6 +169,22 @@ class IdMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
+    def filter(self, qs, value):
+        if _no_choice(value):
+            return qs
+        return super().filter(qs, value)
+
+
+def _no_choice(value) -> bool:
+    """Whether a cleaned multiple-choice value chooses nothing.
+
+    An absent parameter cleans to ``queryset.none()``; ``not value`` would run
+    it through the ORM's compiler to find out it is empty, once per filter.
+    """
+    if isinstance(value, QuerySet):
+        return value.query.is_empty()
+    return not value
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.Filter):
@@ -198,7 +214,7 @@ class ExistsMultipleChoiceFilter(IdMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
+        if _no_choice(value):
             return qs
         links = self.through.objects.filter(
             **{self.link_field: OuterRef("pk"), f"{self.target_field}__in": value}
