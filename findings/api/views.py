@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -505,15 +506,27 @@ class SummaryView(TrackerAPIMixin, GenericAPIView):
         today = timezone.localdate()
         audience = selectors.audience_of(request.user)
         query = urlencode(sorted(request.query_params.lists()), doseq=True)
+        renderer = request.accepted_renderer
         key = (
             "api-summary:"
-            + sha256(f"{audience}|{get_language()}|{today}|{query}".encode()).hexdigest()
+            + sha256(
+                f"{audience}|{get_language()}|{today}|{query}|{renderer.format}".encode()
+            ).hexdigest()
         )
-        data = cache.get(key)
-        if data is None:
+        if renderer.format != "json":  # the browsable API renders a whole page around it
+            data = cache.get(key)
+            if data is None:
+                data = self._counts(findings, today)
+                cache.set(key, data, settings.TRACKER_SUMMARY_CACHE_SECONDS)
+            return Response(data)
+        # JSON is cached rendered: with many reports the body is large, and rendering it
+        # again on every request would make the cached summary grow with the data.
+        body = cache.get(key)
+        if body is None:
             data = self._counts(findings, today)
-            cache.set(key, data, settings.TRACKER_SUMMARY_CACHE_SECONDS)
-        return Response(data)
+            body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            cache.set(key, body, settings.TRACKER_SUMMARY_CACHE_SECONDS)
+        return HttpResponse(body, content_type=request.accepted_media_type)
 
     def _counts(self, findings, today) -> dict:
         open_q = Q(status__in=OPEN_STATUSES)

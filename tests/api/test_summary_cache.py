@@ -68,3 +68,24 @@ def test_with_caching_off_every_request_counts_afresh(monitor, settings):
     assert _total(monitor) == 1
     FindingFactory()
     assert _total(monitor) == 2
+
+
+def test_a_cached_json_summary_is_the_same_document_as_a_fresh_one(monitor, settings):
+    FindingFactory()
+    client = client_for(monitor)
+    fresh = client.get("/api/v1/summary/")
+    cached = client.get("/api/v1/summary/")
+    assert cached["Content-Type"] == fresh["Content-Type"] == "application/json"
+    assert cached.content == fresh.content
+    settings.TRACKER_SUMMARY_CACHE_SECONDS = 0
+    cache_off = client.get("/api/v1/summary/?priority=medium")
+    assert cache_off.json()["total"] == fresh.json()["total"]
+
+
+def test_the_browsable_summary_page_still_renders(monitor):
+    FindingFactory()
+    client = client_for(monitor)
+    for _ in range(2):
+        response = client.get("/api/v1/summary/", HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert b"total" in response.content
