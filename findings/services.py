@@ -167,6 +167,17 @@ def _is_reviewer(user: User) -> bool:
     return user.is_active and user.groups.filter(name=Role.REVIEWER).exists()
 
 
+def _check_assigner(actor: Any, finding: Finding, expected_version: int | None) -> None:
+    """The actor may assign reviewers, and works from the finding's current version."""
+    _require_perm(
+        actor,
+        "findings.assign_reviewer",
+        gettext("Only monitors and managers may assign reviewers."),
+    )
+    if expected_version is not None and expected_version != finding.version:
+        raise _stale()
+
+
 def _assign(
     *,
     finding: Finding,
@@ -178,13 +189,7 @@ def _assign(
     now: datetime.datetime | None,
 ) -> Assignment:
     now = now or timezone.now()
-    _require_perm(
-        actor,
-        "findings.assign_reviewer",
-        gettext("Only monitors and managers may assign reviewers."),
-    )
-    if expected_version is not None and expected_version != finding.version:
-        raise _stale()
+    _check_assigner(actor, finding, expected_version)
     if finding.status not in OPEN_STATUSES:
         raise ConditionFailed(
             gettext("Reviewers can be assigned only to open findings (this one is “%(status)s”).")
@@ -353,13 +358,7 @@ def finding_auto_assign(
     :class:`ConditionFailed` if the finding has a reviewer or there is no
     reviewer. Otherwise as :func:`finding_assign_reviewer`.
     """
-    _require_perm(
-        actor,
-        "findings.assign_reviewer",
-        gettext("Only monitors and managers may assign reviewers."),
-    )
-    if expected_version is not None and expected_version != finding.version:
-        raise _stale()
+    _check_assigner(actor, finding, expected_version)
     if finding.reviewer_id is not None:
         raise ConditionFailed(
             gettext("The finding already has a reviewer; assign another one by hand."),

@@ -37,12 +37,6 @@ def _frozen_today():
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are created in almost every test; hashing their passwords slowly buys nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _own_cache(settings):
     """A private in-memory cache, so the cached dashboard never leaks between tests."""
     settings.CACHES = {

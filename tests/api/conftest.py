@@ -10,12 +10,6 @@ from tests.findings.builders import Cast
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users are made by the hundred here; the real hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle_history():
     """Throttle counters live in the cache; each test starts with none."""
     cache.clear()
