@@ -120,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.requests):
             client.get(args.path)
         profiler.stop()
-        print(profiler.output_text(unicode=False, color=False))
+        print(
+            profiler.output_text(
+                unicode=False, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))
+            )
+        )
         return 0
 
     profile = cProfile.Profile()

@@ -171,6 +171,8 @@ class FindingFilterSet(TrackerFilterSet):
         self.viewer_organisation_id = getattr(user, "organisation_id", None)
         if not self.viewer_is_staff:
             for name in self.STAFF_ONLY:
+                if name not in self.filters:
+                    continue  # not given (see TrackerFilterSet)
                 refused = RefusedFilter(field_name=name)
                 refused.model, refused.parent = Finding, self
                 self.filters[name] = refused

@@ -207,7 +207,7 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
     """A finding in a list: its links, status and the version to send back with changes."""
 
     report = ReportBriefSerializer(read_only=True)
-    # The views prefetch the links into these lists (``Prefetch(..., to_attr=...)``).
+    # The views attach the links as these lists (``findings.selectors.attach_links``).
     themes = ThemeBriefSerializer(many=True, read_only=True, source="prefetched_themes")
     treaties = TreatyBriefSerializer(many=True, read_only=True, source="prefetched_treaties")
     provisions = ProvisionBriefSerializer(many=True, read_only=True, source="prefetched_provisions")
@@ -307,18 +307,18 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
                 and finding.due_on < today
             ),
             "themes": [
-                {"id": t.pk, "slug": t.slug, "name": t.name} for t in finding.prefetched_themes
+                {"id": t.id, "slug": t.slug, "name": t.name} for t in finding.prefetched_themes
             ],
             "treaties": [
-                {"id": t.pk, "code": t.code, "title": t.title} for t in finding.prefetched_treaties
+                {"id": t.id, "code": t.code, "title": t.title} for t in finding.prefetched_treaties
             ],
             "provisions": [
-                {"id": p.pk, "treaty": p.treaty.code, "number": p.number, "title": p.title}
+                {"id": p.id, "treaty": p.treaty.code, "number": p.number, "title": p.title}
                 for p in finding.prefetched_provisions
             ],
             "obligations": [
                 {
-                    "id": o.pk,
+                    "id": o.id,
                     "treaty": o.treaty.code,
                     "kind": o.kind,
                     "title": o.title,

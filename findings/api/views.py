@@ -6,9 +6,10 @@ through :mod:`findings.services`, so the API obeys exactly the rules, permission
 and version checks of the admin; the exception handler turns the services'
 errors into 400/403/409 responses naming the rule.
 
-List and detail queries are built here with ``select_related`` and
-``Prefetch`` so that their number does not grow with the page size or the
-number of links (pinned in ``tests/api/test_query_counts.py``).
+List and detail queries are built here with ``select_related``, ``Prefetch``
+and :func:`findings.selectors.attach_links` (every link of a page in one query)
+so that their number does not grow with the page size or the number of links
+(pinned in ``tests/api/test_query_counts.py``).
 """
 
 from hashlib import sha256
@@ -21,7 +22,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -31,6 +31,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from tracker.api.filters import FilterBackend
 from tracker.api.permissions import (
     HasDjangoPermission,
     HasTrackerRole,
@@ -41,7 +42,6 @@ from tracker.api.permissions import (
 from tracker.api.renderers import csv_response
 from tracker.api.schema import error_responses
 from tracker.api.views import TrackerAPIMixin, TrackerViewSet
-from treaties.models import Obligation, Provision
 
 from .. import selectors, services
 from ..choices import OPEN_STATUSES, EvidenceKind, Moderation, Status
@@ -79,7 +79,7 @@ class ThemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerView
 
     queryset = Theme.objects.order_by("name", "id")
     serializer_class = ThemeSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ThemeFilterSet
 
 
@@ -94,7 +94,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVie
         F("published_on").desc(nulls_last=True), "title", "id"
     )
     serializer_class = ReportSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ReportFilterSet
 
 
@@ -102,32 +102,24 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVie
 
 
 def findings_for_list(user):
-    """The findings ``user`` may see, with everything the list serializer reads."""
+    """The findings ``user`` may see, with the columns the list serializer reads.
+
+    Their links are not prefetched: :func:`findings.selectors.attach_links` adds them to a
+    page (or a chunk of the export) in one query once it has been fetched.
+    """
     return (
         selectors.findings_visible_to(user)
         .select_related("report", "reviewer")
-        .prefetch_related(
-            # Lists (to_attr) rather than related managers: no queryset built per finding.
-            Prefetch("themes", to_attr="prefetched_themes"),
-            Prefetch("treaties", to_attr="prefetched_treaties"),
-            Prefetch(
-                "provisions",
-                queryset=Provision.objects.select_related("treaty"),
-                to_attr="prefetched_provisions",
-            ),
-            Prefetch(
-                "obligations",
-                queryset=Obligation.objects.select_related("treaty"),
-                to_attr="prefetched_obligations",
-            ),
-        )
         .annotate(partner_disagreement=selectors.partner_disagreement_annotation())
         .order_by(F("report__published_on").desc(nulls_last=True), "report_id", "id")
     )
 
 
 def findings_for_detail(user, *, staff: bool):
-    """As :func:`findings_for_list`, plus the timeline, evidence, repeats and partner views."""
+    """As :func:`findings_for_list`, plus the timeline, evidence, repeats and partner views.
+
+    Attach the links with :func:`findings.selectors.attach_links` after fetching.
+    """
     organisation_id = getattr(user, "organisation_id", None)
     evidence = Evidence.objects.select_related("organisation", "author", "moderated_by")
     assessments = Evidence.objects.filter(
@@ -179,7 +171,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVi
     """Findings: read by staff and partners, moved through the workflow by staff."""
 
     serializer_class = FindingListSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = FindingFilterSet
     filtered_actions = ("list", "export")
 
@@ -190,6 +182,14 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVi
         if self.action == "retrieve":
             return findings_for_detail(user, staff=self.viewer_is_staff)
         return selectors.findings_visible_to(user).order_by("id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return page if page is None else selectors.attach_links(page)
+
+    def retrieve(self, request, *args, **kwargs):
+        finding = selectors.attach_links([self.get_object()])[0]
+        return Response(self.get_serializer(finding).data)
 
     def filter_queryset(self, queryset):
         # Only the list and the export take filters; a detail or an action on one finding
@@ -217,6 +217,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVi
         finding = findings_for_detail(self.request.user, staff=self.viewer_is_staff).get(
             pk=finding_id
         )
+        selectors.attach_links([finding])
         context = self.get_serializer_context()
         return Response(FindingDetailSerializer(finding, context=context).data, status=status_code)
 
@@ -233,7 +234,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerVi
             _csv_header(self.viewer_is_staff),
             (
                 _csv_row(f, self.viewer_is_staff, timezone.localdate())
-                for f in findings.iterator(chunk_size=500)
+                for f in selectors.iterate_with_links(findings.iterator(chunk_size=500))
             ),
         )
 
@@ -408,7 +409,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tracke
     """Evidence and assessments partners submitted, and their moderation."""
 
     serializer_class = SubmissionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = SubmissionFilterSet
 
     def get_queryset(self):
@@ -482,7 +483,7 @@ def _report_counts(findings) -> list[dict]:
 class SummaryView(TrackerAPIMixin, GenericAPIView):
     """Counts of the findings you may see, narrowed by the same filters as the list."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = FindingFilterSet
     schema_filters = True
     serializer_class = SummarySerializer

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from findings import services
+from findings import selectors, services
 from findings.api.serializers import FindingDetailSerializer
 from findings.api.views import findings_for_detail
 from findings.choices import Status
@@ -56,6 +56,7 @@ def test_the_detail_equals_what_drf_would_write_for_its_fields(rich_finding, cas
     viewer = cast.monitor if staff else partner
     context = {"viewer_is_staff": staff, "today": timezone.localdate()}
     finding = findings_for_detail(viewer, staff=staff).get(pk=rich_finding.pk)
+    selectors.attach_links([finding])
     serializer = FindingDetailSerializer(context=context)
     fast = serializer.to_representation(finding)
     reference = serializer.to_representation_by_fields(finding)

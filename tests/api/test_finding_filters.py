@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import Client
 
 from findings import services
 from findings.choices import Assessment, Priority, ReportKind, Status
+from findings.filtersets import FindingFilterSet
 from findings.models import Finding
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -270,3 +272,26 @@ class TestPagination:
         response = monitor_client.get("/api/v1/findings/?page=5")
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_request_builds_only_the_filters_it_gives(rf, monitor):
+    # Absent filters filter nothing; building them costs every request (TrackerFilterSet).
+    request = rf.get("/", {"status": "new", "ordering": "due_on", "page": "2", "q": ""})
+    request.user = monitor
+    filterset = FindingFilterSet(request.GET, queryset=Finding.objects.all(), request=request)
+    assert set(filterset.filters) == {"status", "ordering"}
+    assert filterset.is_valid()
+    complete = FindingFilterSet(
+        request.GET, queryset=Finding.objects.all(), request=request, all_filters=True
+    )
+    assert set(complete.filters) == set(FindingFilterSet.base_filters)
+
+
+def test_the_browsable_api_form_offers_every_filter_whatever_the_request_gives(monitor):
+    client = Client()
+    client.force_login(monitor)
+    response = client.get("/api/v1/findings/?status=new", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("status", "theme", "treaty", "overdue", "updated_since", "reviewer"):
+        assert f'name="{name}"' in page, name

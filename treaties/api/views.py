@@ -5,10 +5,10 @@ Everyone with a role reads all of it: the treaty reference data is public.
 
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
+from tracker.api.filters import FilterBackend
 from tracker.api.views import TrackerViewSet
 
 from ..filtersets import (
@@ -27,7 +27,7 @@ from .serializers import (
 
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet):
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
 
 
 @extend_schema_view(
