@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from findings.models import Finding
+from notifications.emails import reminder_email
 from notifications.models import SentEmail
 from notifications.selectors import reviewer_reminders
 from notifications.tasks import send_reminders_task
@@ -222,3 +223,42 @@ def test_a_title_with_markup_is_escaped_in_the_html_and_kept_as_is_in_the_text(
     html = message.alternatives[0][0]
     assert "Repeal art. 174 &lt;b&gt;&quot;now&quot;&lt;/b&gt;" in html
     assert "<b>" not in html
+
+
+def test_each_row_says_when_it_is_due_or_how_long_it_has_waited(reviewer, monitor):
+    assigned(reviewer, due_on=datetime.date(2026, 11, 24), title="One day late")
+    assigned(reviewer, due_on=datetime.date(2026, 11, 20), title="Five days late")
+    assigned(reviewer, due_on=datetime.date(2026, 11, 25), title="Due now")
+    assigned(reviewer, due_on=datetime.date(2026, 11, 26), title="Due tomorrow")
+    assigned(reviewer, due_on=datetime.date(2026, 12, 1), title="Due next week")
+    waiting = FindingFactory(due_on=None, title="Waiting <long>")
+    submit_for_review(waiting, reviewer=reviewer, by=monitor, at=almaty(2026, 11, 15, 9))
+
+    [reminder] = reviewer_reminders(now=NOW)
+    email = reminder_email(reminder)
+
+    for text in (email.text, email.html):
+        assert "Overdue since Nov. 24, 2026 (1 day)." in text
+        assert "Overdue since Nov. 20, 2026 (5 days)." in text
+        assert "Due today." in text
+        assert "Due Nov. 26, 2026 (in 1 day)." in text
+        assert "Due Dec. 1, 2026 (in 6 days)." in text
+        assert "Submitted Nov. 15, 2026, waiting 10 days." in text
+        assert "Proposed assessment: Implemented" in text
+        assert "In progress" in text  # the status of the assigned findings
+    assert "Waiting <long>" in email.text
+    assert "Waiting &lt;long&gt;" in email.html
+
+
+def test_rows_are_written_in_the_reviewers_language(monitor):
+    reviewer = UserFactory(role="reviewer", language="ru")
+    assigned(reviewer, due_on=datetime.date(2026, 11, 20))
+    waiting = FindingFactory(due_on=None)
+    submit_for_review(waiting, reviewer=reviewer, by=monitor, at=almaty(2026, 11, 15, 9))
+
+    [reminder] = reviewer_reminders(now=NOW)
+    email = reminder_email(reminder)
+
+    assert "20 ноября 2026" in email.text
+    assert "15 ноября 2026" in email.text
+    assert "Nov." not in email.text
