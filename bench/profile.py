@@ -64,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
     )
     parser.add_argument("--top", type=int, default=25, help="functions to list (cProfile)")
+    parser.add_argument(
+        "--all-frames",
+        action="store_true",
+        help="pyinstrument: show library frames too (Django's, DRF's...), not only ours",
+    )
     args = parser.parse_args(argv)
     os.environ.update(bench_environment(args.database_url))
 
