@@ -113,7 +113,7 @@ class ReviewerFilter(admin.SimpleListFilter):
         busiest = (
             Finding.objects.filter(status=Status.AWAITING_REVIEW, reviewer__isnull=False)
             .values("reviewer_id")
-            .annotate(waiting=Count("pk"))
+            .annotate(waiting=Count("*"))  # COUNT(*): an index-only scan; COUNT(id) reads rows
             .order_by("-waiting", "reviewer_id")
             .values("reviewer_id")[:SIDEBAR_LIMIT]
         )

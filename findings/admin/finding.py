@@ -81,7 +81,7 @@ class FindingAdmin(ImportExportMixin, HistoryWithoutRevertAdmin):
     list_display = (
         "reference",
         "short_title",
-        "report",
+        "report_short",
         "status_badge",
         "priority",
         "reviewer_name",
@@ -146,6 +146,17 @@ class FindingAdmin(ImportExportMixin, HistoryWithoutRevertAdmin):
     @admin.display(description=_("title"), ordering="title")
     def short_title(self, obj: Finding) -> str:
         return Truncator(obj.title).chars(70)
+
+    @admin.display(description=_("report"), ordering="report__published_on")
+    def report_short(self, obj: Finding):
+        # A document symbol is short; a report without one (a ministry's or an NGO's) would
+        # fill the column with its title, so that is shortened, whole on hover.
+        report = obj.report
+        if report.symbol:
+            return report.symbol
+        return format_html(
+            '<span title="{}">{}</span>', report.title, Truncator(report.title).chars(40)
+        )
 
     @admin.display(description=_("reviewer"), ordering="reviewer__username")
     def reviewer_name(self, obj: Finding) -> str:
