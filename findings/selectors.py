@@ -3,7 +3,8 @@
 Staff (anyone holding ``findings.view_finding``, superusers included) see
 everything; partners see published findings and, on them, shared accepted
 evidence plus their own organisation's submissions; anyone else sees nothing.
-Each selector returns a lazy queryset built in one query.
+Each selector returns a lazy queryset built in one query; :func:`attach_links`
+adds the links of findings already fetched (a page, a chunk of an export).
 """
 
 from __future__ import annotations
@@ -151,10 +152,10 @@ class LinkedObligation(NamedTuple):
 
 #: The attribute each kind of link is attached as, in the order of the query's first column.
 LINK_ATTRIBUTES = (
-    "prefetched_themes",
-    "prefetched_treaties",
-    "prefetched_provisions",
-    "prefetched_obligations",
+    "linked_themes",
+    "linked_treaties",
+    "linked_provisions",
+    "linked_obligations",
 )
 
 # Columns: kind of link, finding, then the sort keys (obligation due date, text, provision
@@ -194,8 +195,8 @@ def _as_date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(value)
 
 
-def _link(kind: int, row: tuple) -> tuple:
-    _kind, _finding, due_on, key, _position, text, pk, other, completed_on = row
+def _link(row: tuple) -> tuple:
+    kind, _finding, due_on, key, _position, text, pk, other, completed_on = row
     if kind == 0:
         return LinkedTheme(pk, slug=other, name=key)
     if kind == 1:
@@ -213,7 +214,7 @@ def _link(kind: int, row: tuple) -> tuple:
 
 
 def attach_links(findings: Sequence[Finding]) -> Sequence[Finding]:
-    """Set the four ``prefetched_*`` link lists on each of ``findings``, in one query."""
+    """Set the ``linked_*`` lists (:data:`LINK_ATTRIBUTES`) on each of ``findings``: one query."""
     if not findings:
         return findings
     links = {finding.pk: ([], [], [], []) for finding in findings}
@@ -221,8 +222,7 @@ def attach_links(findings: Sequence[Finding]) -> Sequence[Finding]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(links) * 4)
         for row in cursor.fetchall():
-            kind = row[0]
-            links[row[1]][kind].append(_link(kind, row))
+            links[row[1]][row[0]].append(_link(row))
     for finding in findings:
         for attribute, values in zip(LINK_ATTRIBUTES, links[finding.pk], strict=True):
             setattr(finding, attribute, values)

@@ -208,12 +208,10 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
 
     report = ReportBriefSerializer(read_only=True)
     # The views attach the links as these lists (``findings.selectors.attach_links``).
-    themes = ThemeBriefSerializer(many=True, read_only=True, source="prefetched_themes")
-    treaties = TreatyBriefSerializer(many=True, read_only=True, source="prefetched_treaties")
-    provisions = ProvisionBriefSerializer(many=True, read_only=True, source="prefetched_provisions")
-    obligations = ObligationBriefSerializer(
-        many=True, read_only=True, source="prefetched_obligations"
-    )
+    themes = ThemeBriefSerializer(many=True, read_only=True, source="linked_themes")
+    treaties = TreatyBriefSerializer(many=True, read_only=True, source="linked_treaties")
+    provisions = ProvisionBriefSerializer(many=True, read_only=True, source="linked_provisions")
+    obligations = ObligationBriefSerializer(many=True, read_only=True, source="linked_obligations")
     overdue = serializers.SerializerMethodField(
         help_text=_("Still open and the next assessment date is before today (Almaty time).")
     )
@@ -306,15 +304,13 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
                 and finding.due_on is not None
                 and finding.due_on < today
             ),
-            "themes": [
-                {"id": t.id, "slug": t.slug, "name": t.name} for t in finding.prefetched_themes
-            ],
+            "themes": [{"id": t.id, "slug": t.slug, "name": t.name} for t in finding.linked_themes],
             "treaties": [
-                {"id": t.id, "code": t.code, "title": t.title} for t in finding.prefetched_treaties
+                {"id": t.id, "code": t.code, "title": t.title} for t in finding.linked_treaties
             ],
             "provisions": [
                 {"id": p.id, "treaty": p.treaty.code, "number": p.number, "title": p.title}
-                for p in finding.prefetched_provisions
+                for p in finding.linked_provisions
             ],
             "obligations": [
                 {
@@ -325,7 +321,7 @@ class FindingListSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
                     "due_on": _date(o.due_on),
                     "completed_on": _date(o.completed_on),
                 }
-                for o in finding.prefetched_obligations
+                for o in finding.linked_obligations
             ],
             "partner_disagreement": bool(finding.partner_disagreement),
             "version": finding.version,

@@ -53,16 +53,16 @@ def linked():
 def test_links_come_in_the_order_each_model_is_shown_in(linked):
     finding, _bare = linked
     selectors.attach_links([finding])
-    assert [t.name for t in finding.prefetched_themes] == ["Corruption", "Torture"]
-    assert [t.code for t in finding.prefetched_treaties] == ["CAT", "CCPR"]
+    assert [t.name for t in finding.linked_themes] == ["Corruption", "Torture"]
+    assert [t.code for t in finding.linked_treaties] == ["CAT", "CCPR"]
     # Treaty code, then position: article 10 after article 9.
-    assert [(p.treaty.code, p.number) for p in finding.prefetched_provisions] == [
+    assert [(p.treaty.code, p.number) for p in finding.linked_provisions] == [
         ("CAT", "2"),
         ("CCPR", "9"),
         ("CCPR", "10"),
     ]
     # Due date first, undated last, on PostgreSQL and SQLite alike.
-    assert [o.title for o in finding.prefetched_obligations] == [
+    assert [o.title for o in finding.linked_obligations] == [
         "First report",
         "Second report",
         "Undated duty",
@@ -72,18 +72,18 @@ def test_links_come_in_the_order_each_model_is_shown_in(linked):
 def test_links_carry_what_lists_and_exports_show(linked):
     finding, _bare = linked
     selectors.attach_links([finding])
-    theme = finding.prefetched_themes[0]
+    theme = finding.linked_themes[0]
     assert (theme.slug, theme.name) == ("corruption", "Corruption")
-    treaty = finding.prefetched_treaties[1]
+    treaty = finding.linked_treaties[1]
     assert (treaty.code, treaty.title) == ("CCPR", "Covenant on Civil and Political Rights")
-    provision = finding.prefetched_provisions[0]
+    provision = finding.linked_provisions[0]
     assert (provision.number, provision.title) == ("2", "Prevention")
-    second = finding.prefetched_obligations[1]
+    second = finding.linked_obligations[1]
     # Real dates, also on SQLite, where a raw query returns text.
     assert second.due_on == datetime.date(2028, 1, 1)
     assert second.completed_on == datetime.date(2027, 12, 20)
-    assert finding.prefetched_obligations[2].due_on is None
-    assert finding.prefetched_obligations[2].kind == "substantive"
+    assert finding.linked_obligations[2].due_on is None
+    assert finding.linked_obligations[2].kind == "substantive"
 
 
 def test_one_query_for_any_number_of_findings_and_empty_lists_for_unlinked_ones(linked):
@@ -92,9 +92,9 @@ def test_one_query_for_any_number_of_findings_and_empty_lists_for_unlinked_ones(
     with CaptureQueriesContext(connection) as queries:
         selectors.attach_links([finding, bare, *more])
     assert len(queries) == 1
-    assert bare.prefetched_themes == []
-    assert bare.prefetched_obligations == []
-    assert all(len(f.prefetched_themes) == 1 for f in more)
+    assert bare.linked_themes == []
+    assert bare.linked_obligations == []
+    assert all(len(f.linked_themes) == 1 for f in more)
 
 
 def test_nothing_to_attach_runs_no_query():
@@ -111,4 +111,4 @@ def test_iterating_with_links_fetches_them_per_chunk(linked):
         seen = list(selectors.iterate_with_links(findings, chunk_size=2))
     assert [f.pk for f in seen] == [f.pk for f in findings]
     assert len(queries) == 3  # 5 findings in chunks of 2
-    assert [t.code for t in seen[0].prefetched_treaties] == ["CAT", "CCPR"]
+    assert [t.code for t in seen[0].linked_treaties] == ["CAT", "CCPR"]
