@@ -79,6 +79,9 @@ def test_the_index_renders_the_dashboard_for_staff(data, clients):
         assert "Overdue findings per reviewer" in html
         assert "Fifth periodic report" in html
         assert 'class="tracker-bar"' in html
+        assert "Tracker: Kazakhstan&#x27;s human rights obligations" in html  # not "Django ..."
+        assert "<title>Dashboard | Tracker</title>" in html
+        assert "View site" not in html  # there is no public site to go to
     assert "My reviews: 1 waiting" in clients["reviewer"].get(INDEX).content.decode()
     assert "Partner submissions" in clients["monitor"].get(INDEX).content.decode()
     assert "Partner submissions" not in clients["reviewer"].get(INDEX).content.decode()
