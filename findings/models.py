@@ -247,7 +247,12 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # Field history; link changes (which simple-history does not diff) are written into
+    # each record's change reason by findings.services.finding_update, hence a text field.
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
     objects = FindingQuerySet.as_manager()
 
     class Meta:

@@ -506,11 +506,33 @@ def finding_update(
             setattr(current, name, value)
     current.full_clean()
     current._history_user = actor
+    current._change_reason = _link_changes(current, m2m) or None  # read by simple-history
     current.save()
     for name, value in m2m.items():
         getattr(current, name).set(value)
     finding.refresh_from_db()
     return finding
+
+
+def _link_changes(finding: Finding, m2m: Mapping[str, Any]) -> str:
+    """What setting ``m2m`` (field name to objects or ids) adds and removes, for the history.
+
+    django-simple-history records a finding's own fields; its links would otherwise
+    change without a trace. E.g. ``treaties: +CAT, -CCPR; themes: -Torture``.
+    """
+    parts = []
+    for name, values in m2m.items():
+        manager = getattr(finding, name)
+        before = set(manager.values_list("pk", flat=True))
+        after = {value.pk if isinstance(value, models.Model) else int(value) for value in values}
+        added, removed = after - before, before - after
+        if not added and not removed:
+            continue
+        labels = manager.model._default_manager.in_bulk(added | removed)
+        changes = [f"+{labels[pk]}" for pk in sorted(added)]
+        changes += [f"-{labels[pk]}" for pk in sorted(removed)]
+        parts.append(f"{Finding._meta.get_field(name).verbose_name}: {', '.join(changes)}")
+    return "; ".join(parts)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from findings.choices import Assessment, EvidenceKind, Moderation, Status
 from findings.models import Evidence, Finding, FindingEvent
 from findings.services import finding_update
 from tests.admin.conftest import login, submit_for_review, triage
-from tests.factories import FindingFactory, UserFactory
+from tests.factories import FindingFactory, TreatyFactory, UserFactory
 
 
 def change_url(finding) -> str:
@@ -240,6 +240,18 @@ class TestEditing:
         latest = finding.history.latest("history_date")
         assert latest.title == "Guarantee fair trials"
         assert latest.history_user == monitor
+
+    def test_changed_links_are_named_on_the_history_page(self, monitor_client, finding):
+        added = TreatyFactory(code="CEDAW")
+        kept = [t.pk for t in finding.treaties.all()]
+        response = monitor_client.post(
+            change_url(finding), form_data(finding, treaties=[*kept, added.pk], themes=[])
+        )
+        assert response.status_code == 302, response.context and response.context["errors"]
+        history = monitor_client.get(reverse("admin:findings_finding_history", args=[finding.pk]))
+        page = history.content.decode()
+        assert "treaties: +CEDAW" in page
+        assert "themes: -" in page  # the theme it had was removed
 
     def test_an_edit_from_a_stale_page_is_refused_and_writes_nothing(
         self, monitor_client, monitor, finding

@@ -16,6 +16,7 @@ from tests.factories import (
     FindingFactory,
     InstitutionFactory,
     ThemeFactory,
+    TreatyFactory,
     UserFactory,
 )
 from tests.findings.builders import finding_in, triageable_finding
@@ -60,6 +61,35 @@ def test_an_edit_changes_fields_and_links_and_is_recorded_with_the_editor(monito
         "priority",
         "title",
     ]
+
+
+def test_an_edit_records_the_links_it_adds_and_removes_in_the_history(monitor):
+    torture, corruption = ThemeFactory(name="Torture"), ThemeFactory(name="Corruption")
+    cat, ccpr = TreatyFactory(code="CAT"), TreatyFactory(code="CCPR")
+    finding = FindingFactory(themes=[torture], treaties=[ccpr])
+
+    services.finding_update(
+        finding=finding,
+        actor=monitor,
+        data={"treaties": [cat.pk], "themes": [torture, corruption], "title": "Renamed"},
+        expected_version=1,
+    )
+
+    latest = finding.history.order_by("-history_id").first()
+    assert latest.history_user == monitor
+    assert latest.history_change_reason == "treaties: +CAT, -CCPR; themes: +Corruption"
+
+
+def test_an_edit_that_leaves_the_links_as_they_were_gives_no_link_reason(monitor):
+    torture = ThemeFactory()
+    finding = FindingFactory(themes=[torture])
+    services.finding_update(
+        finding=finding,
+        actor=monitor,
+        data={"themes": [torture], "title": "Renamed"},
+        expected_version=1,
+    )
+    assert finding.history.order_by("-history_id").first().history_change_reason is None
 
 
 def test_an_edit_from_a_stale_version_is_refused_and_writes_nothing(monitor, manager):
