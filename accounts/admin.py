@@ -11,6 +11,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
@@ -18,6 +21,26 @@ from rest_framework_api_key.models import APIKey
 
 from .models import Organisation, User, UserAPIKey
 from .roles import STAFF_ROLES, Role
+
+
+class MySettingsForm(forms.ModelForm):
+    """What a staff member sets for themselves: the language of their emails and, for
+    managers, which summary email they receive."""
+
+    class Meta:
+        model = User
+        fields = ["language", "digest_frequency"]
+        help_texts = {
+            "language": _("Reminders, alerts and summaries are written in this language."),
+            "digest_frequency": _(
+                "A summary of the findings by email: weekly (Mondays) or monthly (the 1st)."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.has_role(Role.MANAGER):
+            del self.fields["digest_frequency"]  # summaries go to managers only
 
 
 class TrackerUserChangeForm(UserChangeForm):
@@ -64,6 +87,38 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_urls(self):
+        own = [
+            path(
+                "my-settings/",
+                self.admin_site.admin_view(self.my_settings_view),
+                name="accounts_user_my_settings",
+            )
+        ]
+        return own + super().get_urls()
+
+    def my_settings_view(self, request: HttpRequest) -> HttpResponse:
+        """Any staff member's own email language and (managers) summary email choice.
+
+        Needs no permission on users: it changes nothing but the signed-in user's own
+        preferences, and the change is logged like an edit in the admin.
+        """
+        user = request.user
+        form = MySettingsForm(request.POST if request.method == "POST" else None, instance=user)
+        if request.method == "POST" and form.is_valid():
+            if form.has_changed():
+                form.save()
+                message = self.construct_change_message(request, form, formsets=None)
+                self.log_change(request, user, message)
+            messages.success(request, gettext("Your settings are saved."))
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("My settings"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/accounts/user/my_settings.html", context)
 
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj: User) -> str:
