@@ -529,8 +529,8 @@ def _link_changes(finding: Finding, m2m: Mapping[str, Any]) -> str:
         if not added and not removed:
             continue
         labels = manager.model._default_manager.in_bulk(added | removed)
-        changes = [f"+{labels[pk]}" for pk in sorted(added)]
-        changes += [f"-{labels[pk]}" for pk in sorted(removed)]
+        changes = [f"+{labels.get(pk, pk)}" for pk in sorted(added)]
+        changes += [f"-{labels.get(pk, pk)}" for pk in sorted(removed)]
         parts.append(f"{Finding._meta.get_field(name).verbose_name}: {', '.join(changes)}")
     return "; ".join(parts)
 
